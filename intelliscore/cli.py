@@ -1,0 +1,379 @@
+"""The ``intelliscore`` command line. Heavy imports happen inside commands so --help is instant."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    help="Score how intelligible speech recordings are against the text they should say.\n\n"
+    "Typical use: [bold]intelliscore score wavs/ --text transcripts.csv --out report.csv[/bold]",
+)
+
+# Exit codes (documented in docs/cli.md).
+EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_ROW_ERRORS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"intelliscore {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Score how intelligible speech recordings are against the text they should say."""
+
+
+def _err(message: str) -> None:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+
+
+class GateOn(str, Enum):
+    score = "score"
+    calibrated = "calibrated"
+
+
+def _load_scorer(model: Optional[Path], device: Device, threads: Optional[int], language: Optional[str] = None,
+                 batch_size: int = 16):
+    from .api import Scorer
+    from .model import ModelError
+
+    try:
+        return Scorer.load(model, device=device.value, threads=threads, language=language, batch_size=batch_size)
+    except ModelError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE)
+
+
+MODEL_OPT = typer.Option(None, "--model", "-m", envvar="INTELLISCORE_MODEL",
+                         help="Model folder (model.json + two .onnx). Default: the shipped model.")
+DEVICE_OPT = typer.Option(Device.auto, "--device", help="auto: CUDA when usable, else CPU.")
+THREADS_OPT = typer.Option(None, "--threads", help="CPU threads for ONNX Runtime (default: all cores).")
+
+
+@app.command()
+def score(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Audio files and/or folders (searched recursively). "
+                                                 "May be left out when --text is a CSV of paths."),
+    text: Optional[str] = typer.Option(None, "--text", "-t", help="Transcripts: a CSV with path or id and text "
+                                       "columns, LJSpeech id|text metadata, or a literal sentence for one file. "
+                                       "Without it, NAME.txt or NAME.lab beside each audio file is used."),
+    out: Path = typer.Option(Path("intelliscore-report.csv"), "--out", "-o",
+                             help="Report file: .csv, .jsonl or .parquet (by extension)."),
+    json_out: bool = typer.Option(False, "--json", help="Also print each row as a JSON line on stdout "
+                                  "(the summary then goes to stderr)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no tables."),
+    resume: bool = typer.Option(False, "--resume", help="Keep the scored rows already in --out and score only "
+                                "the rest (error rows are retried)."),
+    fail_under: Optional[float] = typer.Option(None, help="Gate: fail (exit 1) if any utterance scores below this "
+                                               "or cannot be scored."),
+    min_mean: Optional[float] = typer.Option(None, help="Gate: fail (exit 1) if the mean score is below this."),
+    gate_on: GateOn = typer.Option(GateOn.calibrated, help="Which score the gates use: calibrated (0-100) or raw "
+                                   "score (cosine, -1..1)."),
+    language: Optional[str] = typer.Option(None, help="espeak-ng language for the text (default: the model's, en-us)."),
+    encoding: str = typer.Option("utf-8", help="Encoding of the transcript file (a UTF-8 BOM is fine)."),
+    allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow CSV paths outside the given folders."),
+    model: Optional[Path] = MODEL_OPT,
+    device: Device = DEVICE_OPT,
+    threads: Optional[int] = THREADS_OPT,
+    batch_size: int = typer.Option(16, help="Utterances per model call."),
+) -> None:
+    """Score recordings against their transcripts and write a report.
+
+    Each row has id, path, text, phonemes, duration_s, score (cosine of the
+    audio and phoneme embeddings, -1..1), calibrated (0-100: how sure the model
+    is that the audio says the text), status (ok/error) and error. Files that
+    cannot be scored get an error row; the rest are still scored.
+
+    Exit codes: 0 all scored; 1 a --fail-under/--min-mean gate failed;
+    2 usage or input error (nothing scored); 3 some rows are errors;
+    130 interrupted (the report holds every row scored so far: rerun with --resume).
+
+    Examples:
+
+      intelliscore score wavs/ --text transcripts.csv --out report.csv
+
+      intelliscore score hello.wav --text "Hello world"
+
+      intelliscore score wavs/ --text metadata.csv --fail-under 50 --quiet
+    """
+    import json
+
+    from rich.console import Console
+
+    from .report import ReportWriter, Summary, keep_rows_for_resume, report_format
+    from .transcripts import InputError, build_items
+
+    console = Console(stderr=True)
+    try:
+        report_format(out)
+        items = build_items(list(paths or []), text, encoding=encoding, allow_outside=allow_outside)
+    except (InputError, ValueError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE)
+    if not items:
+        _err("nothing to score: the transcripts list no files")
+        raise typer.Exit(EXIT_USAGE)
+    done: list[dict] = []
+    if resume and out.exists():
+        try:
+            done = keep_rows_for_resume(out)
+        except Exception as exc:  # a report we cannot parse: say so rather than overwrite it
+            _err(f"--resume: cannot read {out} ({exc}); move it away or drop --resume")
+            raise typer.Exit(EXIT_USAGE)
+        done_ids = {str(r["id"]) for r in done}
+        items = [it for it in items if it.id not in done_ids]
+    scorer = _load_scorer(model, device, threads, language, batch_size)
+    summary = Summary()
+    for r in done:
+        summary.add(r)
+    gate_field = gate_on.value
+    gate_failures: list[str] = []
+    interrupted = False
+    with ReportWriter(out) as writer, _progress(console, len(items), quiet) as advance:
+        for r in done:  # rows kept by --resume
+            writer.write(r)
+        try:
+            for row in scorer.score_many(items):
+                writer.write(row)
+                summary.add(row)
+                if json_out:
+                    sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                if not row.ok:
+                    console.print(f"[red]error[/red] {row.id}: {row.error}", highlight=False, markup=True) \
+                        if not quiet else None
+                elif fail_under is not None and getattr(row, gate_field) < fail_under:
+                    gate_failures.append(f"{row.id}: {gate_field} {getattr(row, gate_field):.3f} < {fail_under}")
+                advance()
+        except KeyboardInterrupt:
+            interrupted = True
+    stats = summary.stats()
+    if fail_under is not None:
+        gate_failures += [f"{i}: not scored ({e})" for i, e in summary.failures]
+    mean_value = _mean(summary, gate_field, done, scorer)
+    if min_mean is not None and (mean_value is None or mean_value < min_mean):
+        gate_failures.append(f"mean {gate_field} {mean_value} < {min_mean}")
+    if not quiet:
+        _print_summary(Console(stderr=json_out), stats, summary, out, scorer, gate_failures, fail_under, min_mean)
+    if interrupted:
+        _err(f"interrupted: {stats['count']} rows are in {out}; rerun with --resume to finish")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if gate_failures:
+        raise typer.Exit(EXIT_GATE)
+    if stats["failed"]:
+        raise typer.Exit(EXIT_ROW_ERRORS)
+
+
+def _mean(summary, field: str, done: list[dict], scorer) -> float | None:
+    if not summary.scores:
+        return None
+    import statistics
+
+    if field == "score":
+        return round(statistics.fmean(summary.scores), 4)
+    return round(statistics.fmean(scorer.calibrate(s) for s in summary.scores), 2)
+
+
+class _progress:
+    """Rich progress bar on stderr; a no-op when quiet."""
+
+    def __init__(self, console, total: int, quiet: bool):
+        self.console, self.total, self.quiet = console, total, quiet
+
+    def __enter__(self):
+        if self.quiet:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=self.console, transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task("score", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc):
+        if not self.quiet:
+            self.bar.__exit__(*exc)
+
+
+def _print_summary(console, stats: dict, summary, out: Path, scorer, gate_failures: list[str],
+                   fail_under: Optional[float], min_mean: Optional[float]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"intelliscore ({scorer.model.name}, {scorer.model.provider})")
+    for col in ("utterances", "scored", "failed", "mean", "median", "min"):
+        table.add_column(col, justify="right")
+    table.add_row(*(str(stats[k]) if stats[k] is not None else "-" for k in
+                    ("count", "scored", "failed", "mean", "median", "min")))
+    console.print(table)
+    worst = summary.worst(5)
+    if worst:
+        wt = Table(title="lowest scores")
+        for col in ("id", "score", "calibrated", "text"):
+            wt.add_column(col)
+        for s, ident, txt, cal in worst:
+            wt.add_row(str(ident), f"{s:.3f}", f"{cal:.1f}" if cal is not None else "-",
+                       (txt[:60] + "...") if len(txt) > 60 else txt)
+        console.print(wt)
+    if summary.failures:
+        console.print(f"[red]{summary.n_failed} not scored[/red] (see the error column): " +
+                      "; ".join(f"{i}: {e}" for i, e in summary.failures[:3]), highlight=False)
+    if fail_under is not None or min_mean is not None:
+        if gate_failures:
+            console.print(f"[red bold]GATE FAILED[/red bold]: {len(gate_failures)} problem(s)")
+            for g in gate_failures[:20]:
+                console.print(f"  {g}", highlight=False)
+        else:
+            console.print("[green bold]GATE PASSED[/green bold]")
+    console.print(f"report: {out}")
+
+
+@app.command()
+def info(
+    model: Optional[Path] = MODEL_OPT,
+    device: Device = DEVICE_OPT,
+    json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Show the model, ONNX Runtime, and which execution provider is actually used."""
+    import json
+
+    import onnxruntime as ort
+
+    from .phonemes import espeak_version
+
+    scorer = _load_scorer(model, device, None)
+    meta = scorer.model.meta
+    facts = {
+        "model": str(scorer.model.path),
+        "name": meta.get("name"),
+        "version": meta.get("version"),
+        "phonemes": len(scorer.model.inventory.phonemes),
+        "embedding_size": meta.get("embedding_size"),
+        "sample_rate": meta.get("sample_rate"),
+        "espeak_voice": meta.get("espeak_voice"),
+        "espeak_version": espeak_version(),
+        "espeak_version_trained": meta.get("espeak_version"),
+        "onnxruntime": ort.__version__,
+        "providers_available": ort.get_available_providers(),
+        "provider_used": scorer.model.provider,
+    }
+    if json_out:
+        typer.echo(json.dumps(facts, indent=2))
+        return
+    for k, v in facts.items():
+        typer.echo(f"{k:24} {', '.join(v) if isinstance(v, list) else v}")
+
+
+@app.command()
+def phonemize(
+    text: str = typer.Argument(..., help="Text to phonemize, e.g. \"Dr. Smith paid $5.\""),
+    language: str = typer.Option("en-us", help="espeak-ng language."),
+    model: Optional[Path] = MODEL_OPT,
+) -> None:
+    """Print the phonemes the model hears for TEXT ('|' between words) and any it does not know."""
+    from .model import default_model_dir
+    from .phonemes import Inventory, PhonemizeError, phonemize as to_phones
+
+    try:
+        phones = to_phones(text, language)
+    except PhonemizeError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE)
+    typer.echo(" ".join(phones))
+    import json
+
+    sidecar = Path(model or default_model_dir()) / "model.json"
+    if sidecar.is_file():
+        inventory = Inventory(tuple(json.loads(sidecar.read_text(encoding="utf-8"))["phonemes"]))
+        _, unknown = inventory.encode(phones)
+        if unknown:
+            typer.secho(f"unknown to the model (scored as <unk>): {' '.join(sorted(set(unknown)))}", err=True,
+                        fg=typer.colors.YELLOW)
+
+
+@app.command()
+def train(
+    out: Path = typer.Argument(..., help="Work folder: corpus, checkpoint, held-out manifests and export/ go here."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with any TrainConfig keys; flags override it."),
+    data: Optional[List[str]] = typer.Option(None, "--data", help="Real speech, KIND:PATH[:WEIGHT] with KIND csv (path,text[,speaker]), ljspeech or librispeech. Repeatable."),
+    synthetic: Optional[int] = typer.Option(None, help="Built-in synthetic utterances to generate (0 for none). Default 12000."),
+    synthetic_weight: Optional[float] = typer.Option(None, help="Sampling weight of the synthetic corpus against --data weights."),
+    engines: Optional[str] = typer.Option(None, help="Comma-separated synthetic engines: espeak (always there), flite (if installed)."),
+    steps: Optional[int] = typer.Option(None, help="Optimizer steps (the learning-rate schedule spans them)."),
+    max_minutes: Optional[float] = typer.Option(None, help="Stop training after this many minutes even if steps remain."),
+    batch_size: Optional[int] = typer.Option(None, help="Utterances per step."),
+    device: Device = typer.Option(Device.auto, help="auto uses CUDA when PyTorch sees a GPU."),
+    seed: Optional[int] = typer.Option(None, help="Seed for data, augmentation and initialisation."),
+    install_to: Optional[Path] = typer.Option(None, help="Also copy the exported model here, e.g. models/intelliscore-base."),
+    resume: bool = typer.Option(False, "--resume", help="Continue from OUT/checkpoint.pt."),
+) -> None:
+    """Train the phoneme and audio encoders and export them to ONNX (needs: pip install 'intelliscore\[train]').
+
+    Builds the synthetic corpus with espeak-ng from espeakng-loader (plus flite if
+    installed), mixes in real speech from --data, holds out every 5th speaker of
+    each real source (test manifests land in OUT), trains with symmetric InfoNCE
+    and hard negatives, and exports OUT/export/NAME with its sidecar.
+    """
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        _err("training needs PyTorch: pip install 'intelliscore[train]' (or '.[train]' in a checkout)")
+        raise typer.Exit(EXIT_USAGE)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from .train.loop import TrainConfig, train as run_training
+
+    overrides = dict(out=out, data=data or None, synthetic=synthetic, synthetic_weight=synthetic_weight,
+                     engines=engines.split(",") if engines else None, steps=steps, max_minutes=max_minutes,
+                     batch_size=batch_size, device=device.value, seed=seed, install_to=install_to)
+    try:
+        if config:
+            cfg = TrainConfig.from_toml(config, **overrides)
+        else:
+            cfg = TrainConfig.build(**{k: v for k, v in overrides.items() if v is not None})
+    except (ValueError, TypeError, OSError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE)
+    console = Console(stderr=True)
+    with Progress(TextColumn("[bold]train"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                  console=console, transient=False) as bar:
+        task = bar.add_task("train", total=cfg.steps, stats="")
+
+        def progress(step: int, total: int, loss: float, acc: float) -> None:
+            bar.update(task, completed=step, stats=f"loss {loss:.3f} acc {acc:.2f}")
+
+        try:
+            exported = run_training(cfg, resume=resume, say=bar.console.print, progress=progress)
+        except (ValueError, FileNotFoundError) as exc:
+            _err(str(exc))
+            raise typer.Exit(EXIT_USAGE)
+    console.print(f"model: {exported}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
