@@ -185,3 +185,25 @@ class Scorer:
 
 def _default_id(audio: AudioLike, n: int) -> str:
     return f"utt{n}" if isinstance(audio, np.ndarray) else Path(audio).stem
+
+
+def word_contributions(scorer: Scorer, audio: AudioLike, text: str) -> list[tuple[str, float]]:
+    """How much each word of ``text`` contributes to the score of ``audio``.
+
+    Contribution = score(text) - score(text without that word). A word the audio
+    really says has a positive contribution; a word the audio lacks or garbles
+    has a small or negative one, because removing it raises the score.
+    """
+    words = text.split()
+    wave = _load(audio)
+    a = scorer.embed_audio([wave])[0]
+    base = float(a @ scorer.embed_phones([scorer.phonemes(text)])[0])
+    out = []
+    for i, w in enumerate(words):
+        rest = " ".join(words[:i] + words[i + 1 :])
+        try:
+            s = float(a @ scorer.embed_phones([scorer.phonemes(rest)])[0])
+        except PhonemizeError:  # the only speakable word
+            s = 0.0
+        out.append((w, base - s))
+    return out

@@ -88,6 +88,9 @@ def score(
     min_mean: Optional[float] = typer.Option(None, help="Gate: fail (exit 1) if the mean score is below this."),
     gate_on: GateOn = typer.Option(GateOn.calibrated, help="Which score the gates use: calibrated (0-100) or raw "
                                    "score (cosine, -1..1)."),
+    junit: Optional[Path] = typer.Option(None, help="Also write JUnit XML: one test case per utterance."),
+    markdown: Optional[Path] = typer.Option(None, help="Also write a Markdown summary (e.g. for "
+                                            "$GITHUB_STEP_SUMMARY; filled automatically on GitHub Actions)."),
     language: Optional[str] = typer.Option(None, help="espeak-ng language for the text (default: the model's, en-us)."),
     encoding: str = typer.Option("utf-8", help="Encoding of the transcript file (a UTF-8 BOM is fine)."),
     allow_outside: bool = typer.Option(False, "--allow-outside", help="Allow CSV paths outside the given folders."),
@@ -119,6 +122,7 @@ def score(
 
     from rich.console import Console
 
+    from .ci import Gate
     from .report import ReportWriter, Summary, keep_rows_for_resume, report_format
     from .transcripts import InputError, build_items
 
@@ -145,8 +149,7 @@ def score(
     summary = Summary()
     for r in done:
         summary.add(r)
-    gate_field = gate_on.value
-    gate_failures: list[str] = []
+    gate = Gate(gate_on.value, fail_under, min_mean)
     interrupted = False
     with ReportWriter(out) as writer, _progress(console, len(items), quiet) as advance:
         for r in done:  # rows kept by --resume
@@ -158,39 +161,40 @@ def score(
                 if json_out:
                     sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
                     sys.stdout.flush()
-                if not row.ok:
-                    console.print(f"[red]error[/red] {row.id}: {row.error}", highlight=False, markup=True) \
-                        if not quiet else None
-                elif fail_under is not None and getattr(row, gate_field) < fail_under:
-                    gate_failures.append(f"{row.id}: {gate_field} {getattr(row, gate_field):.3f} < {fail_under}")
+                if not row.ok and not quiet:
+                    console.print(f"error {row.id}: {row.error}", highlight=False, markup=False)
                 advance()
         except KeyboardInterrupt:
             interrupted = True
     stats = summary.stats()
-    if fail_under is not None:
-        gate_failures += [f"{i}: not scored ({e})" for i, e in summary.failures]
-    mean_value = _mean(summary, gate_field, done, scorer)
-    if min_mean is not None and (mean_value is None or mean_value < min_mean):
-        gate_failures.append(f"mean {gate_field} {mean_value} < {min_mean}")
-    if not quiet:
-        _print_summary(Console(stderr=json_out), stats, summary, out, scorer, gate_failures, fail_under, min_mean)
     if interrupted:
         _err(f"interrupted: {stats['count']} rows are in {out}; rerun with --resume to finish")
         raise typer.Exit(EXIT_INTERRUPTED)
-    if gate_failures:
+    _finish(out, stats, summary.worst(5), gate, scorer.model.name, scorer.model.provider, junit, markdown,
+            quiet, json_out)
+
+
+def _finish(out: Path, stats: dict, worst: list[dict], gate, model_name: str, provider: str,
+            junit: Optional[Path], markdown: Optional[Path], quiet: bool, json_out: bool) -> None:
+    """Gate, CI outputs, summary and exit code for a finished report."""
+    import os
+
+    from rich.console import Console
+
+    from .ci import publish
+    from .report import read_report
+
+    needs_rows = gate.active or junit or markdown or os.environ.get("GITHUB_ACTIONS") == "true"
+    rows = read_report(out) if needs_rows else []
+    if gate.active:
+        gate.check(rows)
+    publish(rows, stats, worst, gate, model_name, junit=junit, markdown=markdown, echo=typer.echo)
+    if not quiet:
+        _print_summary(Console(stderr=json_out), stats, worst, out, f"{model_name}, {provider}", gate)
+    if gate.active and not gate.passed:
         raise typer.Exit(EXIT_GATE)
     if stats["failed"]:
         raise typer.Exit(EXIT_ROW_ERRORS)
-
-
-def _mean(summary, field: str, done: list[dict], scorer) -> float | None:
-    if not summary.scores:
-        return None
-    import statistics
-
-    if field == "score":
-        return round(statistics.fmean(summary.scores), 4)
-    return round(statistics.fmean(scorer.calibrate(s) for s in summary.scores), 2)
 
 
 class _progress:
@@ -215,36 +219,169 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
-def _print_summary(console, stats: dict, summary, out: Path, scorer, gate_failures: list[str],
-                   fail_under: Optional[float], min_mean: Optional[float]) -> None:
+def _print_summary(console, stats: dict, worst: list[dict], out: Path, title: str, gate) -> None:
     from rich.table import Table
 
-    table = Table(title=f"intelliscore ({scorer.model.name}, {scorer.model.provider})")
+    table = Table(title=f"intelliscore ({title})")
     for col in ("utterances", "scored", "failed", "mean", "median", "min"):
         table.add_column(col, justify="right")
     table.add_row(*(str(stats[k]) if stats[k] is not None else "-" for k in
                     ("count", "scored", "failed", "mean", "median", "min")))
     console.print(table)
-    worst = summary.worst(5)
     if worst:
         wt = Table(title="lowest scores")
         for col in ("id", "score", "calibrated", "text"):
             wt.add_column(col)
-        for s, ident, txt, cal in worst:
-            wt.add_row(str(ident), f"{s:.3f}", f"{cal:.1f}" if cal is not None else "-",
+        for w in worst:
+            txt = str(w["text"])
+            wt.add_row(str(w["id"]), f"{w['score']:.3f}", f"{w['calibrated']:.1f}",
                        (txt[:60] + "...") if len(txt) > 60 else txt)
         console.print(wt)
-    if summary.failures:
-        console.print(f"[red]{summary.n_failed} not scored[/red] (see the error column): " +
-                      "; ".join(f"{i}: {e}" for i, e in summary.failures[:3]), highlight=False)
-    if fail_under is not None or min_mean is not None:
-        if gate_failures:
-            console.print(f"[red bold]GATE FAILED[/red bold]: {len(gate_failures)} problem(s)")
-            for g in gate_failures[:20]:
-                console.print(f"  {g}", highlight=False)
+    if stats["failed"]:
+        console.print(f"{stats['failed']} not scored: see the error column", style="red", highlight=False)
+    if gate.active:
+        if gate.failures:
+            console.print(f"GATE FAILED: {len(gate.failures)} problem(s)", style="bold red")
+            for g in gate.failures[:20]:
+                console.print(f"  {g}", highlight=False, markup=False)
         else:
-            console.print("[green bold]GATE PASSED[/green bold]")
-    console.print(f"report: {out}")
+            console.print("GATE PASSED", style="bold green")
+    console.print(f"report: {out}", highlight=False)
+
+
+def _read_rows(path: Path) -> list[dict]:
+    from .report import read_report
+
+    if not path.is_file():
+        _err(f"report {path} not found")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        return read_report(path)
+    except (ValueError, KeyError, OSError) as exc:
+        _err(f"cannot read report {path}: {exc}")
+        raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def report(
+    report_file: Path = typer.Argument(..., metavar="REPORT", help="A report written by `intelliscore score`."),
+    html_out: Optional[Path] = typer.Option(None, "--html", help="Write one self-contained HTML file here."),
+    junit: Optional[Path] = typer.Option(None, help="Write JUnit XML (one test case per utterance)."),
+    markdown: Optional[Path] = typer.Option(None, help="Write a Markdown summary."),
+    fail_under: Optional[float] = typer.Option(None, help="Gate: fail (exit 1) if any utterance is below this."),
+    min_mean: Optional[float] = typer.Option(None, help="Gate: fail (exit 1) if the mean is below this."),
+    gate_on: GateOn = typer.Option(GateOn.calibrated, help="calibrated (0-100) or score (raw cosine)."),
+    words: int = typer.Option(10, help="For this many of the lowest-scoring utterances, find the weakest words "
+                              "(needs the model and the audio files; 0 to skip)."),
+    worst: int = typer.Option(20, help="How many of the lowest-scoring utterances to show with audio."),
+    model: Optional[Path] = MODEL_OPT,
+) -> None:
+    """Summarise an existing report: gate it, and write HTML, JUnit XML or Markdown.
+
+    Example: intelliscore report report.csv --html report.html --fail-under 50
+    """
+    from .ci import Gate, publish
+    from .report import Summary
+
+    rows = _read_rows(report_file)
+    summary = Summary()
+    for r in rows:
+        summary.add(r)
+    stats = summary.stats()
+    gate = Gate(gate_on.value, fail_under, min_mean)
+    if gate.active:
+        gate.check(rows)
+    model_name = "report"
+    weak: dict = {}
+    if html_out and words > 0:
+        from .api import AudioError, PhonemizeError, word_contributions
+
+        scorer = _load_scorer(model, Device.auto, None)
+        model_name = scorer.model.name
+        lowest = sorted((r for r in rows if r.get("status") == "ok"), key=lambda r: r["score"])[:words]
+        for r in lowest:
+            try:
+                weak[r["id"]] = word_contributions(scorer, r["path"], str(r["text"]))
+            except (AudioError, PhonemizeError):
+                continue
+    publish(rows, stats, summary.worst(5), gate, model_name, junit=junit, markdown=markdown, echo=typer.echo)
+    if html_out:
+        from .html_report import render
+
+        html_out.write_text(render(rows, stats, gate, f"intelliscore report: {report_file.name}", worst, weak),
+                            encoding="utf-8")
+        typer.echo(f"html: {html_out}", err=True)
+    from rich.console import Console
+
+    _print_summary(Console(stderr=True), stats, summary.worst(5), report_file, model_name, gate)
+    if gate.active and not gate.passed:
+        raise typer.Exit(EXIT_GATE)
+
+
+@app.command()
+def compare(
+    old: Path = typer.Argument(..., help="Report of the reference run (e.g. the previous checkpoint)."),
+    new: Path = typer.Argument(..., help="Report of the run to check."),
+    max_drop: Optional[float] = typer.Option(None, help="Gate: fail (exit 1) if any utterance drops by more than this."),
+    max_mean_drop: Optional[float] = typer.Option(None, help="Gate: fail (exit 1) if the mean drops by more than this."),
+    on: GateOn = typer.Option(GateOn.calibrated, help="Compare calibrated (0-100) or score (raw cosine)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write per-utterance differences to this CSV."),
+    show: int = typer.Option(10, help="How many of the largest drops to list."),
+) -> None:
+    """Per-utterance and overall differences between two reports (a regression check between checkpoints).
+
+    Utterances are matched by id. Ones present in only one report, or scored in
+    only one, are counted and listed. Exit 1 when a --max-drop/--max-mean-drop
+    gate fails, 2 for unreadable input.
+    """
+    import csv
+    import statistics
+
+    from rich.console import Console
+    from rich.table import Table
+
+    key = on.value
+    a = {str(r["id"]): r for r in _read_rows(old)}
+    b = {str(r["id"]): r for r in _read_rows(new)}
+    both = [i for i in a if i in b and a[i].get("status") == "ok" and b[i].get("status") == "ok"]
+    newly_failed = [i for i in a if i in b and a[i].get("status") == "ok" and b[i].get("status") != "ok"]
+    diffs = sorted(((b[i][key] - a[i][key], i) for i in both))
+    console = Console()
+    table = Table(title=f"compare {old.name} -> {new.name} ({key})")
+    for col in ("utterances", "only old", "only new", "newly not scored", "mean old", "mean new", "mean change",
+                "worse", "better"):
+        table.add_column(col, justify="right")
+    mean_old = statistics.fmean(a[i][key] for i in both) if both else None
+    mean_new = statistics.fmean(b[i][key] for i in both) if both else None
+    fmt = (lambda v: "-" if v is None else f"{v:.3f}")
+    table.add_row(str(len(both)), str(len(set(a) - set(b))), str(len(set(b) - set(a))), str(len(newly_failed)),
+                  fmt(mean_old), fmt(mean_new), fmt(None if mean_old is None else mean_new - mean_old),
+                  str(sum(d < 0 for d, _ in diffs)), str(sum(d > 0 for d, _ in diffs)))
+    console.print(table)
+    if diffs and show:
+        t = Table(title="largest drops")
+        for col in ("id", "old", "new", "change", "text"):
+            t.add_column(col)
+        for d, i in diffs[:show]:
+            t.add_row(i, f"{a[i][key]:.3f}", f"{b[i][key]:.3f}", f"{d:+.3f}", str(b[i]["text"])[:60])
+        console.print(t)
+    if out:
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["id", f"old_{key}", f"new_{key}", "change", "text"])
+            for d, i in diffs:
+                w.writerow([i, a[i][key], b[i][key], round(d, 5), b[i]["text"]])
+    failures = [f"{i}: {key} dropped {-d:.3f}" for d, i in diffs if max_drop is not None and -d > max_drop]
+    failures += [f"{i}: scored before, not scored now" for i in newly_failed if max_drop is not None]
+    if max_mean_drop is not None and mean_old is not None and mean_old - mean_new > max_mean_drop:
+        failures.append(f"mean {key} dropped {mean_old - mean_new:.3f}")
+    if max_drop is not None or max_mean_drop is not None:
+        if failures:
+            console.print(f"GATE FAILED: {len(failures)} problem(s)", style="bold red")
+            for f in failures[:20]:
+                console.print(f"  {f}", highlight=False, markup=False)
+            raise typer.Exit(EXIT_GATE)
+        console.print("GATE PASSED", style="bold green")
 
 
 @app.command()

@@ -119,29 +119,26 @@ def keep_rows_for_resume(path: Path) -> list[dict]:
 
 @dataclass
 class Summary:
-    """Running totals for the end-of-run table; keeps only scores, not rows."""
+    """Running totals for the end-of-run table; keeps scores and the few worst rows, not all rows."""
 
     total: int = 0
     scores: list[float] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (id, error), first 1000
     n_failed: int = 0
-    rows_for_worst: list[tuple[float, str, str, float | None]] = field(default_factory=list)
+    _worst: list[tuple[float, str, dict]] = field(default_factory=list)
 
     def add(self, row: UtteranceScore | dict) -> None:
         d = row.to_dict() if isinstance(row, UtteranceScore) else row
         self.total += 1
         if d["status"] == "ok":
             self.scores.append(d["score"])
-            self.rows_for_worst.append((d["score"], d["id"], d["text"], d.get("calibrated")))
-            if len(self.rows_for_worst) > 50:
-                self.rows_for_worst = sorted(self.rows_for_worst)[:5]
+            self._worst.append((d["score"], str(d["id"]), d))
+            if len(self._worst) > 50:
+                self._worst = sorted(self._worst, key=lambda w: w[:2])[:5]
         else:
             self.n_failed += 1
-            if len(self.failures) < 1000:
-                self.failures.append((d["id"], d["error"]))
 
-    def worst(self, n: int = 5) -> list[tuple[float, str, str, float | None]]:
-        return sorted(self.rows_for_worst)[:n]
+    def worst(self, n: int = 5) -> list[dict]:
+        return [w[2] for w in sorted(self._worst, key=lambda w: w[:2])[:n]]
 
     def stats(self) -> dict:
         s = self.scores

@@ -43,6 +43,8 @@ def test_evaluate_cli_writes_results(manifest, tmp_path):
     assert {"truncate_50", "digital_silence", "drop_word", "overall"} <= set(faults)
     assert faults["digital_silence"]["caught"] == 1.0  # refused audio counts as the lowest score
     assert "matched vs mismatched AUC" in res.stdout
+    pytest.importorskip("matplotlib")
+    assert (tmp_path / "ev" / "histograms.png").stat().st_size > 1000
 
 
 def test_evaluate_is_deterministic(manifest, scorer):

@@ -100,15 +100,16 @@ def augment_clip(x: np.ndarray, p: float) -> np.ndarray:
 def augment_batch(wav: torch.Tensor, lengths: torch.Tensor, p: float) -> torch.Tensor:
     """Batch augmentations, each applied to a random subset; ``p`` scales all probabilities."""
     b = wav.shape[0]
+    wav = wav.clone()
 
-    def pick(prob: float) -> torch.Tensor:
-        return (torch.rand(b) < prob * p)[:, None]
+    def apply(prob: float, fn) -> None:
+        idx = torch.nonzero(torch.rand(b) < prob * p).flatten()
+        if len(idx):
+            wav[idx] = fn(wav[idx], lengths[idx], len(idx))
 
-    wav = torch.where(pick(0.3), reverb(wav, lengths, torch.empty(b).uniform_(0.15, 0.8)), wav)
-    wav = torch.where(pick(0.15), band_limit(wav, 300.0, 3400.0), wav)
-    snr = torch.empty(b).uniform_(-10.0, 30.0)
-    wav = torch.where(pick(0.6), add_noise(wav, lengths, snr), wav)
-    gain = 10 ** (torch.empty(b, 1).uniform_(-25.0, 6.0) / 20)
-    wav = wav * gain
-    wav = torch.where(pick(0.1), wav.clamp(-0.3, 0.3), wav)
+    apply(0.3, lambda w, n, k: reverb(w, n, torch.empty(k).uniform_(0.15, 0.8)))
+    apply(0.15, lambda w, n, k: band_limit(w, 300.0, 3400.0))
+    apply(0.6, lambda w, n, k: add_noise(w, n, torch.empty(k).uniform_(-10.0, 30.0)))
+    wav = wav * 10 ** (torch.empty(b, 1).uniform_(-25.0, 6.0) / 20)
+    apply(0.1, lambda w, n, k: w.clamp(-0.3, 0.3))
     return wav * _valid(wav, lengths)

@@ -58,6 +58,7 @@ class TrainConfig:
     text_layers: int = 3
     embed_dim: int = 256
     val_every: int = 250
+    curriculum: float = 0.3  # augmentation and hard negatives ramp up over this fraction of the steps
     seed: int = 0
     device: str = "auto"
     workers: int = 2
@@ -176,22 +177,24 @@ class Batcher:
         self.inventory = inventory
         self.cfg = cfg
 
-    def next(self, rng: random.Random):
+    def next(self, rng: random.Random, ramp: float = 1.0):
+        """A batch; ``ramp`` (0..1) scales augmentation and how often hard negatives are used (curriculum)."""
         b = self.cfg.batch_size
+        strength = self.cfg.augment * max(0.1, ramp)
         pool = []
         for g in rng.choices(range(len(self.names)), self.weights, k=4 * b):
             pool.append(rng.choice(self.examples[g]))
         pool.sort(key=lambda e: len(e.wave))
         start = rng.randrange(0, 3 * b + 1)
         chosen = pool[start : start + b]
-        waves = [augment_clip(e.wave, self.cfg.augment) for e in chosen]
+        waves = [augment_clip(e.wave, strength) for e in chosen]
         wav, wlen = _pad(waves, torch.float32)
-        wav = augment_batch(wav, wlen, self.cfg.augment)
+        wav = augment_batch(wav, wlen, strength)
         ids, ilen = _pad([e.ids for e in chosen], torch.long)
         keys = [" ".join(e.phones) for e in chosen]
         same = torch.tensor([[a == k for k in keys] for a in keys])
         hard = None
-        if self.cfg.hard_negatives:
+        if self.cfg.hard_negatives and rng.random() < ramp:
             negs = [self.inventory.encode(hard_negative(e.phones, self.phonemes, rng))[0] for e in chosen]
             hard = _pad(negs, torch.long)
         return wav, wlen, ids, ilen, same, hard
@@ -331,7 +334,8 @@ def train(cfg: TrainConfig, resume: bool = False, say: Callable[[str], None] = p
         if cfg.max_minutes and (time.time() - train_start) / 60 > cfg.max_minutes:
             say(f"time limit of {cfg.max_minutes} min reached at step {step}")
             break
-        wav, wlen, ids, ilen, same, hard = batcher.next(rng)
+        ramp = min(1.0, step / max(1.0, cfg.curriculum * cfg.steps)) if cfg.curriculum > 0 else 1.0
+        wav, wlen, ids, ilen, same, hard = batcher.next(rng, ramp)
         for g in opt.param_groups:
             g["lr"] = _lr(step, cfg)
         a = model.audio(wav.to(device), wlen.to(device))
