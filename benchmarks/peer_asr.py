@@ -1,4 +1,4 @@
-"""The ASR peer of docs/evaluation.md section 5: faster-whisper tiny.en (int8, CPU) + jiwer CER/WER.
+"""The ASR peer (evaluation protocol section 5, see docs/benchmarks.md): faster-whisper tiny.en (int8, CPU) + jiwer CER/WER.
 
 Runs in its own virtual environment, because faster-whisper depends on the CPU
 ``onnxruntime`` wheel, which must never sit beside intelliscore's ``onnxruntime-gpu``:

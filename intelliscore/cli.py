@@ -459,7 +459,7 @@ def evaluate(
     device: Device = DEVICE_OPT,
     threads: Optional[int] = THREADS_OPT,
 ) -> None:
-    """Measure a model on a manifest with the protocol of docs/evaluation.md (sections 1-4).
+    """Measure a model on a manifest with the evaluation protocol (docs/benchmarks.md, sections 1-4).
 
     Matched vs mismatched AUC and top-1 retrieval in pools of 100; phoneme
     sensitivity at 10/20/40% substitution; noise robustness at alpha 0.25/0.5/0.75;

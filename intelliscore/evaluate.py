@@ -1,4 +1,4 @@
-"""The evaluation protocol of docs/evaluation.md, sections 1-4, on any ``path,text`` manifest.
+"""The evaluation protocol (sections 1-4, described in docs/benchmarks.md) on any ``path,text`` manifest.
 
 Deterministic for a given seed. Audio that the scorer refuses (for example the
 digital-silence fault) counts as the lowest possible score, -1: a CI gate
@@ -46,9 +46,11 @@ def roc_auc(pos: np.ndarray, neg: np.ndarray) -> float:
 
 def derangement(texts: list[str], seed: int) -> list[int]:
     """π with π(i) != i and texts[π(i)] != texts[i] (random, seeded)."""
+    if len(set(texts)) < 2:
+        raise ValueError("need at least two different texts to build mismatched pairs")
     rng = np.random.default_rng(seed)
     n = len(texts)
-    while True:
+    for _ in range(1000):
         perm = rng.permutation(n)
         bad = [i for i in range(n) if perm[i] == i or texts[perm[i]] == texts[i]]
         for i in bad:  # repair the few collisions by swapping with a random valid partner
@@ -59,6 +61,7 @@ def derangement(texts: list[str], seed: int) -> list[int]:
                     break
         if all(perm[i] != i and texts[perm[i]] != texts[i] for i in range(n)):
             return [int(p) for p in perm]
+    raise ValueError("cannot pair every utterance with a different text: one text dominates the set")
 
 
 @dataclass

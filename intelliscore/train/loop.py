@@ -22,8 +22,9 @@ import numpy as np
 import torch
 
 from ..audio import AudioError, load_audio
-from ..constants import DEFAULT_LANGUAGE, SAMPLE_RATE, WORD_BOUNDARY
-from ..perturb import hard_negative
+from ..constants import DEFAULT_LANGUAGE, SAMPLE_RATE
+from ..evaluate import derangement, roc_auc
+from ..perturb import hard_negative, substitute
 from ..phonemes import Inventory, PhonemizeError, phonemize
 from . import corpus
 from .augment import augment_batch, augment_clip
@@ -201,17 +202,6 @@ class Batcher:
 
 
 # ---------------------------------------------------------------- validation
-def roc_auc(pos: np.ndarray, neg: np.ndarray) -> float:
-    """Probability that a positive outscores a negative (ties count half)."""
-    scores = np.concatenate([pos, neg])
-    ranks = np.empty(len(scores))
-    order = np.argsort(scores, kind="mergesort")
-    ranks[order] = np.arange(1, len(scores) + 1)
-    for v in np.unique(scores[np.r_[False, np.diff(scores[order]) == 0]] if len(scores) > 1 else []):
-        ranks[scores == v] = ranks[scores == v].mean()
-    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
-
-
 @torch.no_grad()
 def embed_examples(model: Scraps, examples: list[Example], device: str, batch: int = 32):
     model.eval()
@@ -235,20 +225,8 @@ def embed_examples(model: Scraps, examples: list[Example], device: str, batch: i
 
 def matched_mismatched(a: np.ndarray, t: np.ndarray, examples: list[Example], seed: int = 0):
     """Matched scores and scores against another utterance's (different) text."""
-    rng = np.random.default_rng(seed)
-    keys = [" ".join(e.phones) for e in examples]
-    perm = rng.permutation(len(examples))
-    neg_idx = []
-    for i in range(len(examples)):
-        j = int(perm[i])
-        tries = 0
-        while (j == i or keys[j] == keys[i]) and tries < 50:
-            j = int(rng.integers(len(examples)))
-            tries += 1
-        neg_idx.append(j)
-    matched = (a * t).sum(1)
-    mismatched = (a * t[neg_idx]).sum(1)
-    return matched, mismatched
+    perm = derangement([" ".join(e.phones) for e in examples], seed)
+    return (a * t).sum(1), (a * t[perm]).sum(1)
 
 
 def validate(model: Scraps, val: list[Example], inventory: Inventory, device: str) -> dict:
@@ -259,8 +237,6 @@ def validate(model: Scraps, val: list[Example], inventory: Inventory, device: st
         sub = [val[i] for i in idx]
         m, mm = matched_mismatched(a[idx], t[idx], sub)
         rng = random.Random(0)
-        from ..perturb import substitute
-
         subs = [inventory.encode(substitute(e.phones, 0.2, inventory.phonemes, rng))[0] for e in sub]
         ids, ilen = _pad(subs, torch.long)
         with torch.no_grad():
