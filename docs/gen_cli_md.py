@@ -43,6 +43,29 @@ With a gate set, rows that could not be scored fail the gate (exit 1).
 
 CSV and JSON Lines reports are flushed row by row. Parquet is written in row groups and
 closed on Ctrl-C.
+
+## Bad input
+
+Every case below gets a one-line error in the row's `error` column and on stderr. The rest
+of the batch is still scored, and the run exits with 3 (or 1 when a gate is set).
+
+| input | what happens |
+| --- | --- |
+| missing audio file | `file not found: PATH` |
+| unreadable or corrupt audio | `cannot read NAME as audio (libsndfile's reason)` |
+| zero-length audio, or shorter than 0.1 s | `has no samples` / `is 0.050 s long; at least 0.1 s is needed` |
+| all-silent audio (RMS below 1e-4, about -80 dBFS) | `is silent` |
+| audio longer than 30 s | refused, not chunked: `... the model takes at most 30 s: split it into sentences first` |
+| empty or whitespace-only text | `empty text` |
+| text with no phonemes (punctuation only) | `has no phonemes` |
+| phones the model does not know (another language) | scored with `<unk>`; listed in `unknown_phonemes` |
+| CSV row whose audio file does not exist | an error row for that row |
+| audio file with no transcript | `no transcript for NAME` |
+| duplicate id or path in the transcripts | the first is scored; the others get `duplicate ...` |
+| row with too few fields | `line N of FILE has K fields, the header has M` |
+| CSV path outside the folders given | refused unless `--allow-outside` |
+| transcript file with a UTF-8 BOM | accepted |
+| transcript file that is not UTF-8 | exit 2: `not valid utf-8 (byte 0x.. on line N): re-save it as UTF-8 or pass --encoding` |
 """
 
 
