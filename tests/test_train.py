@@ -45,3 +45,27 @@ def test_train_rejects_unknown_config_keys(tmp_path):
     cfg.write_text("stepz = 3\n")
     res = run_cli("train", str(tmp_path / "run"), "--config", str(cfg))
     assert res.returncode == 2 and "stepz" in res.stderr
+
+
+def test_audio_encoder_is_gain_invariant_and_ignores_padding():
+    """Per-utterance normalisation: a louder copy embeds the same; padding changes nothing."""
+    import torch
+
+    from intelliscore.train.nets import AudioEncoder, ModelDims
+
+    torch.manual_seed(0)
+    enc = AudioEncoder(ModelDims(vocab_size=10, width=32, audio_layers=1, embed_dim=8)).eval()
+    x = 0.1 * torch.randn(1, 16000)
+    with torch.no_grad():
+        quiet = enc(x, torch.tensor([16000]))
+        loud = enc(4 * x, torch.tensor([16000]))
+        padded = enc(torch.cat([x, torch.zeros(1, 8000)], dim=1), torch.tensor([16000]))
+    assert torch.allclose(quiet, loud, atol=1e-3)
+    assert torch.allclose(quiet, padded, atol=1e-4)
+
+
+def test_mel_filterbank_covers_the_spectrum():
+    from intelliscore.train.nets import mel_filterbank
+
+    fb = mel_filterbank()
+    assert fb.shape == (201, 80) and (fb.sum(axis=0) > 0).all()

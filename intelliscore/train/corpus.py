@@ -170,8 +170,9 @@ def split_speakers(utts: list[Utterance], every: int) -> tuple[list[Utterance], 
 
 
 def write_manifest(utts: list[Utterance], path: Path) -> None:
+    """Write ``path,text,speaker,source`` with absolute paths, so the CSV works from anywhere."""
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["path", "text", "speaker", "source"])
         for u in utts:
-            w.writerow([u.path, u.text, u.speaker, u.source])
+            w.writerow([str(Path(u.path).resolve()), u.text, u.speaker, u.source])

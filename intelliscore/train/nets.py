@@ -128,10 +128,8 @@ class AudioEncoder(nn.Module):
     def __init__(self, dims: ModelDims) -> None:
         super().__init__()
         self.mel = LogMel()
-        self.stem = nn.Sequential(
-            nn.Conv1d(N_MELS, dims.width, 5, stride=2, padding=2), nn.GELU(),
-            nn.Conv1d(dims.width, dims.width, 5, stride=2, padding=2), nn.GELU(),
-        )
+        self.conv1 = nn.Conv1d(N_MELS, dims.width, 5, stride=2, padding=2)
+        self.conv2 = nn.Conv1d(dims.width, dims.width, 5, stride=2, padding=2)
         self.encoder = Encoder(dims.width, dims.heads, dims.audio_layers, dims.embed_dim)
 
     def forward(self, wav: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -139,13 +137,16 @@ class AudioEncoder(nn.Module):
         mel = self.mel(wav)
         valid = (torch.arange(mel.shape[1], device=wav.device)[None, :] < n[:, None]).float()[..., None]
         # Per-utterance normalisation over real frames: gain and channel invariant.
-        count = valid.sum(dim=(1, 2), keepdim=True) / mel.shape[2]
-        mean = (mel * valid).sum(dim=1, keepdim=True) / count
+        frames = valid.sum(dim=1, keepdim=True)  # [B, 1, 1]
+        mean = (mel * valid).sum(dim=1, keepdim=True) / frames  # per mel bin
         centred = (mel - mean) * valid
-        std = torch.sqrt((centred**2).sum(dim=(1, 2), keepdim=True) / (count * mel.shape[2]) + 1e-5)
-        x = self.stem((centred / std).transpose(1, 2)).transpose(1, 2)
-        for _ in range(2):  # each strided conv: ceil(n / 2)
+        std = torch.sqrt((centred**2).sum(dim=(1, 2), keepdim=True) / (frames * mel.shape[2]) + 1e-5)
+        x = centred / std
+        for conv in (self.conv1, self.conv2):
+            # Each strided conv gives ceil(n / 2) frames; zero what lies past them so padding never leaks in.
+            x = F.gelu(conv(x.transpose(1, 2))).transpose(1, 2)
             n = torch.div(n + 1, 2, rounding_mode="floor")
+            x = x * (torch.arange(x.shape[1], device=x.device)[None, :] < n[:, None]).float()[..., None]
         return self.encoder(x, n)
 
 
