@@ -4,9 +4,9 @@
 
 Makes N files (espeak-ng voices, 22.05 kHz WAV, so resampling is part of the cost),
 then measures, whole process, each run on the same files:
-- `intelliscore --help` wall time (5 runs, median);
-- read + resample only (the floor any scorer pays), 1 and 2 threads;
-- `intelliscore score` with --threads 1 and 2, a first (cold) and second (warm) run;
+- `intelliscore --help` wall time (5 runs, median), and scoring one file (median of 3);
+- read + resample only (the floor any scorer pays), 1 and 2 threads, median of 3;
+- `intelliscore score` with --threads 1 and 2: a first run, then the median of 3 (warm);
 - peak resident memory of the score process;
 - the peer (benchmarks/peer_asr.py in runs/peer-venv) on the first --peer-files files.
 Prints a Markdown table and writes results.json in the folder.
@@ -15,6 +15,7 @@ Prints a Markdown table and writes results.json in the folder.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import random
@@ -52,6 +53,9 @@ _WRAP = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
          "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
+REPEATS = 3  # floor and warm score runs: the median of this many
+
+
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (MiB) of one command."""
     out = subprocess.run([sys.executable, "-c", _WRAP, *cmd], check=True, capture_output=True, text=True,
@@ -85,15 +89,20 @@ def main() -> None:
     cli = str(Path(sys.executable).with_name("intelliscore"))
     res: dict = {"files": args.files, "audio_seconds": round(audio_s, 1), "cpu": os.cpu_count()}
     res["help_s"] = statistics.median(timed([cli, "--help"])[0] for _ in range(5))
+    first = next(csv.DictReader((d / "transcripts.csv").open()))
+    res["one_file_s"] = statistics.median(
+        timed([cli, "score", str(d / first["path"]), "--text", first["text"], "-o", str(args.out / "one.csv"),
+               "--quiet"])[0] for _ in range(REPEATS))
     for threads in (1, 2):
-        wall, _ = timed([sys.executable, "-c", FLOOR, str(d), str(threads)])
-        res[f"floor_{threads}t_s"] = wall
-        for run in ("cold", "warm"):
-            wall, rss = timed([cli, "score", str(d), "-t", str(d / "transcripts.csv"), "-o",
-                               str(args.out / f"r{threads}.csv"), "--quiet", "--threads", str(threads)],
-                              env={"OMP_NUM_THREADS": str(threads)})
-            res[f"score_{threads}t_{run}_s"] = wall
-            res[f"score_{threads}t_peak_mib"] = rss
+        res[f"floor_{threads}t_s"] = statistics.median(
+            timed([sys.executable, "-c", FLOOR, str(d), str(threads)])[0] for _ in range(REPEATS))
+        score = [cli, "score", str(d), "-t", str(d / "transcripts.csv"), "-o", str(args.out / f"r{threads}.csv"),
+                 "--quiet", "--threads", str(threads)]
+        env = {"OMP_NUM_THREADS": str(threads)}
+        res[f"score_{threads}t_first_s"], _ = timed(score, env)
+        runs = [timed(score, env) for _ in range(REPEATS)]
+        res[f"score_{threads}t_warm_s"] = statistics.median(w for w, _ in runs)
+        res[f"score_{threads}t_peak_mib"] = max(r for _, r in runs)
     peer_py = REPO / "runs" / "peer-venv" / "bin" / "python"
     if peer_py.exists() and args.peer_files:
         sub = args.out / "peer.csv"
@@ -106,9 +115,10 @@ def main() -> None:
     n = args.files
     table = ["| measurement | value |", "| --- | --- |",
              f"| files / audio | {n} files, {audio_s / 60:.1f} min of speech (22.05 kHz WAV) |",
-             f"| `intelliscore --help` | {res['help_s']:.2f} s |"]
+             f"| `intelliscore --help` | {res['help_s']:.2f} s |",
+             f"| `intelliscore score` of one file (start, load model, score, write) | {res['one_file_s']:.2f} s |"]
     for t in (1, 2):
-        for run in ("cold", "warm"):
+        for run in ("first", "warm"):
             w = res[f"score_{t}t_{run}_s"]
             table.append(f"| score, {t} thread(s), {run} | {w:.1f} s, {n / w:.1f} utt/s, RTF {w / audio_s:.4f} |")
         table.append(f"| read + resample only, {t} thread(s) | {res[f'floor_{t}t_s']:.1f} s, "

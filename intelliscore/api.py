@@ -99,6 +99,7 @@ class Scorer:
         """Phoneme embeddings, cached per distinct phone sequence (transcripts repeat in corpora)."""
         keys = [" ".join(p) for p in phone_lists]
         todo = list(dict.fromkeys(k for k in keys if k not in self._text_cache))
+        todo.sort(key=lambda k: k.count(" "))  # similar lengths share a batch: less padding to compute
         for start in range(0, len(todo), 64):
             chunk = todo[start : start + 64]
             ids = [self.model.inventory.encode(k.split(" "))[0] for k in chunk]

@@ -18,6 +18,8 @@ import numpy as np
 from .api import Scorer
 from .audio import AudioError, check_waveform, load_audio
 from .constants import SAMPLE_RATE
+
+REFUSED_SCORE = -1.0  # what audio the scorer refuses (e.g. digital silence) scores here: the worst cosine
 from .perturb import substitute
 from .phonemes import PhonemizeError
 
@@ -100,7 +102,7 @@ def read_manifest(path: Path, scorer: Scorer, limit: int | None = None) -> tuple
 
 def _audio_scores(scorer: Scorer, waves: list[np.ndarray], text_emb: np.ndarray) -> np.ndarray:
     """Score each wave against its row of text_emb; refused audio scores -1."""
-    out = np.full(len(waves), -1.0)
+    out = np.full(len(waves), REFUSED_SCORE)
     ok = []
     for i, w in enumerate(waves):
         try:

@@ -109,6 +109,9 @@ class Model:
         sessions = []
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
+        # ORT's arena keeps every batch shape's buffers: without it, memory stays flat on long runs
+        # (measured: 373 MiB peak for 500 and for 1500 files; with the arena 366 then 413 MiB).
+        opts.enable_cpu_mem_arena = False
         if threads:
             opts.intra_op_num_threads = threads
             opts.inter_op_num_threads = 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .evaluate import REFUSED_SCORE
+
 
 def write_plots(result: dict, out: Path) -> list[Path]:
     import matplotlib
@@ -13,16 +15,25 @@ def write_plots(result: dict, out: Path) -> list[Path]:
 
     s = result["scores"]
     paths = []
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5), sharex=True)
     bins = [x / 50 for x in range(-50, 51)]
-    ax.hist(s["matched"], bins=bins, alpha=0.6, label="matched", density=True)
-    ax.hist(s["mismatched"], bins=bins, alpha=0.6, label="mismatched", density=True)
+    for ax in (left, right):
+        ax.hist(s["matched"], bins=bins, alpha=0.6, label="matched", density=True)
+        ax.set_xlabel("score (cosine)")
+        ax.set_ylabel("density")
+    left.hist(s["mismatched"], bins=bins, alpha=0.6, label="mismatched", density=True)
+    left.set_title("Right text vs another text")
     for k in [k for k in s if k.startswith("fault_")]:
-        ax.hist(s[k], bins=bins, histtype="step", label=k[6:], density=True)
-    ax.set_xlabel("score (cosine)")
-    ax.set_ylabel("density")
-    ax.legend(fontsize=7)
-    ax.set_title("Score distributions")
+        scored = [v for v in s[k] if v != REFUSED_SCORE]  # refused audio (e.g. digital silence) has no cosine
+        refused = len(s[k]) - len(scored)
+        label = k[6:] + (f" ({refused} refused)" if refused else "")
+        if scored:
+            right.hist(scored, bins=bins, histtype="step", linewidth=1.5, label=label, density=True)
+        else:
+            right.plot([], [], label=label)
+    right.set_title("Clean vs broken output (same text)")
+    left.legend(fontsize=8)
+    right.legend(fontsize=7)
     paths.append(out / "histograms.png")
     fig.tight_layout()
     fig.savefig(paths[-1], dpi=100)
