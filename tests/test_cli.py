@@ -111,7 +111,10 @@ def test_interrupt_leaves_a_valid_partial_report(tmp_path):
     (tmp_path / "t.csv").write_text("\n".join(lines) + "\n")
     out = tmp_path / "r.csv"
     proc = subprocess.Popen([CLI, "score", str(d), "-t", str(tmp_path / "t.csv"),
-                             "-o", str(out), "--quiet", "--batch-size", "4"], stderr=subprocess.PIPE, text=True)
+                             "-o", str(out), "--quiet", "--batch-size", "4"], stderr=subprocess.PIPE, text=True,
+                            # a shell without job control starts background jobs with SIGINT ignored, and
+                            # Python then never raises KeyboardInterrupt: give the child the default action
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while time.time() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 20):
         time.sleep(0.2)
